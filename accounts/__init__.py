@@ -1,0 +1,1 @@
+"""Users and roles: the ground floor every app's access rules build on."""

@@ -1,0 +1,80 @@
+"""The portal's user. Roles are data on the user; the coordinator right is not.
+
+Whether an officer coordinates a cluster in a year follows from that year's
+leadership (``clusters``), so it is derived there and never stored here.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Cán bộ of a member province's emulation board; bound to one province.
+    OFFICER = "officer", _("Cán bộ tỉnh")
+    # Staff of the Central Board: read every cluster, review dossiers.
+    REVIEWER = "reviewer", _("Chuyên viên Ban Thi đua - Khen thưởng Trung ương")
+    # Council members and leaders: read-only.
+    OBSERVER = "observer", _("Quan sát viên")
+    # System administrators: Django admin, reference data, users.
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class UserQuerySet(models.QuerySet):
+    def officers(self):
+        """Active provincial officers."""
+        return self.filter(is_active=True, role=Role.OFFICER)
+
+    def of_province(self, province_id: int):
+        """Active officers of one province."""
+        return self.officers().filter(province_id=province_id)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: an officer, a Central Board reviewer, an observer or an admin."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
+    role = models.CharField(
+        _("vai trò"), max_length=16, choices=Role.choices, default=Role.OBSERVER, db_index=True
+    )
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text=_("Bắt buộc với cán bộ tỉnh; để trống với các vai trò khác."),
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        ordering = ["username"]
+        constraints = [
+            # A provincial officer belongs to exactly one province; nobody else does.
+            models.CheckConstraint(
+                condition=(Q(role=Role.OFFICER) & Q(province__isnull=False))
+                | (~Q(role=Role.OFFICER) & Q(province__isnull=True)),
+                name="user_province_iff_officer",
+                violation_error_message=_(
+                    "Cán bộ tỉnh phải gắn với một tỉnh; các vai trò khác không gắn với tỉnh."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username

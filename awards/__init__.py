@@ -1,0 +1,1 @@
+"""Honours catalogue, nominations and dossiers, and the Central Board's review."""

@@ -1,0 +1,1 @@
+"""Clusters and their years: membership, leadership, pledge, results, scoring, vote, reports."""
