@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "role", "province", "email", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_superuser", "province")
+    search_fields = ("username", "full_name", "email", "province__name")
+    list_select_related = ("province",)
+    autocomplete_fields = ("province",)
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "position", "email", "phone")}),
+        (_("Vai trò"), {"fields": ("role", "province")}),
+        (
+            _("Quyền hạn"),
+            {"fields": ("is_active", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Vai trò"), {"fields": ("full_name", "role", "province")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        # is_staff follows the role (see accounts.services); admins never set it by hand.
+        obj.is_staff = obj.role == Role.ADMIN or obj.is_superuser
+        if obj.role != Role.OFFICER:
+            obj.province = None
+        super().save_model(request, obj, form, change)
