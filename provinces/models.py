@@ -17,6 +17,11 @@ class ProvinceKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Thành phố trực thuộc Trung ương")
 
 
+# Resolution 202/2025/QH15: the 34 units replaced the 63 on this day.
+REORGANISATION_2025 = dt.date(2025, 7, 1)
+LAST_DAY_BEFORE_REORGANISATION_2025 = REORGANISATION_2025 - dt.timedelta(days=1)
+
+
 class ProvinceQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date):
         """Units that existed on ``day``."""
@@ -29,6 +34,36 @@ class ProvinceQuerySet(models.QuerySet):
         return self.filter(valid_from__lte=dt.date(year, 12, 31)).filter(
             Q(valid_until__isnull=True) | Q(valid_until__gte=dt.date(year, 1, 1))
         )
+
+    def before_reorganisation_2025(self):
+        """The 63 units in force on 30/06/2025, the last day before Resolution 202/2025/QH15."""
+        return self.in_force_on(LAST_DAY_BEFORE_REORGANISATION_2025)
+
+    def after_reorganisation_2025(self):
+        """The 34 units in force on 01/07/2025, the first day after Resolution 202/2025/QH15."""
+        return self.in_force_on(REORGANISATION_2025)
+
+    def of_kind(self, kind: str):
+        """Units of one kind: province (tỉnh) or municipality (thành phố trực thuộc TW)."""
+        return self.filter(kind=kind)
+
+    def search(self, term: str):
+        """Units whose name contains ``term`` or whose code is ``term``.
+
+        SQLite compares non-ASCII letters case-sensitively, so the usual spellings
+        ("đắk lắk", "Đắk Lắk") are tried explicitly; PostgreSQL needs none of that.
+        """
+        term = " ".join(term.split())
+        if not term:
+            return self
+        condition = Q(code=term.zfill(2)) if term.isdigit() else Q()
+        for variant in {term, term.lower(), term.title()}:
+            condition |= Q(name__icontains=variant)
+        return self.filter(condition)
+
+    def for_list(self):
+        """Ordered as the reference list shows them: by code, older unit first."""
+        return self.order_by("code", "valid_from")
 
 
 class Province(models.Model):
@@ -58,7 +93,9 @@ class Province(models.Model):
         verbose_name_plural = _("tỉnh, thành phố")
         ordering = ["-valid_from", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="province_code_from_unique"),
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="province_code_from_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="province_valid_range",
@@ -71,8 +108,9 @@ class Province(models.Model):
 
     @property
     def full_name(self) -> str:
-        prefix = _("Thành phố") if self.kind == ProvinceKind.MUNICIPALITY else _("Tỉnh")
-        return f"{prefix} {self.name}"
+        if self.kind == ProvinceKind.MUNICIPALITY:
+            return _("Thành phố %(name)s") % {"name": self.name}
+        return _("Tỉnh %(name)s") % {"name": self.name}
 
     @property
     def period_label(self) -> str:
@@ -134,7 +172,9 @@ class ProvinceStatistic(models.Model):
     """
 
     province = models.ForeignKey(
-        Province, verbose_name=_("tỉnh, thành phố"), on_delete=models.CASCADE,
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.CASCADE,
         related_name="statistics",
     )
     year = models.PositiveSmallIntegerField(_("năm"))
