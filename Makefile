@@ -6,6 +6,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=static --ignore=tests --ignore=scripts --ignore=conftest.py
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -43,6 +44,11 @@ test: venv
 	$(PY) -m ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py makemessages -l en --no-obsolete $(MESSAGES_IGNORE) -v 0 && \
+		$(PY) scripts/check_messages.py locale/en/LC_MESSAGES/django.po && \
+		$(PY) manage.py compilemessages -l en --ignore=.venv -v 0; \
+	else echo "gettext chưa được cài: bỏ qua kiểm tra bản dịch"; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -62,7 +68,7 @@ requirements:
 
 # Refresh the translation catalogues after changing strings (needs gettext).
 messages: venv
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l en --no-obsolete $(MESSAGES_IGNORE)
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:

@@ -14,7 +14,7 @@ import pytest
 # Browser tests drive a live server from the test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "mat-khau-thu-nghiem-2023"
+PASSWORD = "mat-khau-thu-nghiem-2023"  # noqa: S105 (test-only)
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +32,26 @@ def reference_data(db):
 
 @pytest.fixture
 def seed_cluster(reference_data, settings):
-    """The seed cluster with its 2022 and 2023 years and the demo accounts."""
+    """The seed cluster with its 2022 and 2023 years, members, leadership and demo accounts.
+
+    The years are not replayed (that takes seconds); tests build the state they
+    need with ``tests.clusters.builders`` or use ``seed_replayed``.
+    """
     from clusters.models import Cluster
     from emulation.demo import SEED_CLUSTER_CODE, demo_data_load
 
     settings.DEMO_PASSWORD = PASSWORD
-    demo_data_load()
+    demo_data_load(replay=False)
     return Cluster.objects.get(code=SEED_CLUSTER_CODE)
+
+
+@pytest.fixture
+def seed_replayed(seed_cluster):
+    """The full demo: 2022 replayed to verification, 2023 in results entry (slow)."""
+    from emulation.demo import demo_data_load
+
+    demo_data_load()
+    return seed_cluster
 
 
 @pytest.fixture
@@ -101,7 +114,9 @@ def outsider(seed_cluster):
 
 
 @pytest.fixture
-def personas(officer_dak_lak, coordinator_binh_dinh, board_reviewer, observer, admin_user, outsider):
+def personas(
+    officer_dak_lak, coordinator_binh_dinh, board_reviewer, observer, admin_user, outsider
+):
     return {
         "officer": officer_dak_lak,
         "coordinator": coordinator_binh_dinh,

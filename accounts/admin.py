@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
             _("Quyền hạn"),
             {"fields": ("is_active", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Thời gian"), {"fields": ("last_login", "date_joined")}),
+        (_("Lần đăng nhập, ngày tạo"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),

@@ -78,3 +78,42 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class AuditEntry(models.Model):
+    """One recorded change to something a user entered: who, when, before and after.
+
+    Written only by ``accounts.audit.audit_record`` from inside the service
+    that made the change, in the same transaction.
+    """
+
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("loại dữ liệu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.CharField(_("mã bản ghi"), max_length=64)
+    object_repr = models.CharField(_("bản ghi"), max_length=300)
+    action = models.CharField(_("thao tác"), max_length=40)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"

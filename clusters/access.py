@@ -44,11 +44,26 @@ def cluster_for_user(user, code: str) -> Cluster:
 
 def cluster_year_for_user(user, code: str, year: int) -> ClusterYear:
     try:
-        return cluster_years_visible_to(user).select_related("cluster").get(
-            cluster__code=code, year=year
+        return (
+            cluster_years_visible_to(user)
+            .select_related("cluster")
+            .get(cluster__code=code, year=year)
         )
     except ClusterYear.DoesNotExist:
         raise Http404 from None
+
+
+def member_cluster_year_for_user(user, code: str, year: int) -> ClusterYear:
+    """The year, for an officer of one of its member provinces (entry screens); 404 otherwise."""
+    cluster_year = cluster_year_for_user(user, code, year)
+    if not is_member(user, cluster_year):
+        raise Http404
+    return cluster_year
+
+
+def can_read_all_results(user, cluster_year: ClusterYear) -> bool:
+    """Every member's results at once (progress board, cluster export): coordinator, central roles."""
+    return roles.reads_everything(user) or is_coordinator(user, cluster_year)
 
 
 def is_member(user, cluster_year: ClusterYear) -> bool:
@@ -81,3 +96,34 @@ def coordinated_cluster_year_ids(user) -> set[int]:
             province_id=user.province_id, role__in=COORDINATING_ROLES
         ).values_list("cluster_year_id", flat=True)
     )
+
+
+def can_read_province_results(user, cluster_year: ClusterYear, province_id: int) -> bool:
+    """A member's results and evidence: its own officers, the year's coordinator, central roles."""
+    if roles.reads_everything(user):
+        return True
+    if roles.officer_of(user, province_id):
+        return True
+    return is_coordinator(user, cluster_year)
+
+
+def evidence_for_user(user, pk: int):
+    """An evidence file the user may download, or 404 (never 403: no hint it exists)."""
+    from .models import Evidence
+
+    evidence = Evidence.objects.select_related("result__cluster_year").filter(pk=pk).first()
+    if evidence is None or not can_read_province_results(
+        user, evidence.result.cluster_year, evidence.result.province_id
+    ):
+        raise Http404
+    return evidence
+
+
+def submission_for_coordinator(user, pk: int):
+    """A submission of a year the user coordinates (or any, for an admin); 404 otherwise."""
+    from .models import Submission
+
+    submission = Submission.objects.select_related("cluster_year", "province").filter(pk=pk).first()
+    if submission is None or not can_manage_cluster_year(user, submission.cluster_year):
+        raise Http404
+    return submission

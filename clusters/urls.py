@@ -1,11 +1,64 @@
 from django.urls import path
 
 from .views import cluster as cluster_views
+from .views import criteria as criteria_views
+from .views import excel as excel_views
+from .views import pledge as pledge_views
+from .views import results as results_views
 
 app_name = "clusters"
 
+Y = "<slug:code>/<int:year>/"
+
 urlpatterns = [
     path("", cluster_views.cluster_list, name="list"),
+    path("evidence/<int:pk>/", results_views.evidence_download, name="evidence_download"),
     path("<slug:code>/", cluster_views.cluster_detail, name="detail"),
-    path("<slug:code>/<int:year>/", cluster_views.cluster_year_detail, name="year"),
+    path(Y, cluster_views.cluster_year_detail, name="year"),
+    path(Y + "phase/", cluster_views.phase_move, name="phase_move"),
+    path(Y + "calendar/", cluster_views.calendar_edit, name="calendar"),
+    # Criteria table
+    path(Y + "criteria/", criteria_views.criteria_table, name="criteria"),
+    path(Y + "criteria/copy/", criteria_views.criteria_copy, name="criteria_copy"),
+    path(Y + "criteria/add/", criteria_views.criterion_edit, name="criterion_add"),
+    path(Y + "criteria/<int:pk>/", criteria_views.criterion_edit, name="criterion_edit"),
+    path(Y + "criteria/<int:pk>/remove/", criteria_views.criterion_remove, name="criterion_remove"),
+    path(Y + "criteria/diff/", criteria_views.criteria_diff, name="criteria_diff"),
+    # Pledge and targets
+    path(Y + "pledge/", pledge_views.pledge_detail, name="pledge"),
+    path(Y + "pledge/edit/", pledge_views.pledge_edit, name="pledge_edit"),
+    path(Y + "pledge/sign/", pledge_views.pledge_sign_view, name="pledge_sign"),
+    path(Y + "pledge/docx/", pledge_views.pledge_download, name="pledge_docx"),
+    path(Y + "targets/<int:criterion_id>/", pledge_views.target_save, name="target_save"),
+    # Results
+    path(Y + "results/", results_views.results_entry, name="results"),
+    path(Y + "results/submit/", results_views.results_submit, name="results_submit"),
+    path(Y + "results/<int:criterion_id>/", results_views.result_row_save, name="result_save"),
+    path(
+        Y + "results/<int:criterion_id>/evidence/",
+        results_views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path(Y + "evidence/<int:pk>/remove/", results_views.evidence_delete, name="evidence_delete"),
+    path(
+        Y + "results/excel/template/",
+        excel_views.results_template_download,
+        name="results_template",
+    ),
+    path(Y + "results/excel/import/", excel_views.results_import, name="results_import"),
+    path(Y + "results/excel/export/", excel_views.cluster_results_export, name="results_export"),
+    path(Y + "progress/", results_views.progress, name="progress"),
+    path(
+        Y + "provinces/<int:province_id>/", results_views.province_results, name="province_results"
+    ),
+    path(
+        Y + "provinces/<int:province_id>/return/",
+        results_views.submission_return_view,
+        name="submission_return",
+    ),
+    path(
+        Y + "provinces/<int:province_id>/history/<int:criterion_id>/",
+        results_views.result_history,
+        name="result_history",
+    ),
 ]

@@ -63,7 +63,9 @@ def demo_accounts() -> list[DemoAccount]:
         DemoAccount("quansat", Role.OBSERVER, full_name="Quan sát viên Hội đồng TĐKT"),
     ]
     accounts += [
-        DemoAccount(f"canbo.{slug}", Role.OFFICER, name, f"Cán bộ Ban Thi đua tỉnh {name}")
+        DemoAccount(
+            f"canbo.{slug}", Role.OFFICER, name, f"Cán bộ Ban Thi đua - Khen thưởng tỉnh {name}"
+        )
         for name, slug in SEED_MEMBERS
     ]
     return accounts
@@ -87,6 +89,8 @@ def _ensure_accounts(password: str) -> int:
             role=account.role,
             province=province,
             full_name=account.full_name,
+            email=f"{account.username}@thidua.example.vn",
+            position="Chuyên viên Ban Thi đua - Khen thưởng tỉnh" if province else "",
             is_superuser=account.role == Role.ADMIN,
         )
         created += 1
@@ -122,14 +126,17 @@ def _ensure_leadership(cluster_year: ClusterYear, name: str, role: str, basis: s
     if not Leadership.objects.filter(
         cluster_year=cluster_year, province=province, role=role
     ).exists():
-        leadership_set(
-            cluster_year=cluster_year, province=province, role=role, decided_by=basis
-        )
+        leadership_set(cluster_year=cluster_year, province=province, role=role, decided_by=basis)
 
 
 @transaction.atomic
-def demo_data_load() -> dict[str, int]:
-    """Loads the seed cluster, its 2022 and 2023 years and the demo accounts; idempotent."""
+def demo_data_load(*, replay: bool = True) -> dict[str, int]:
+    """Loads the seed cluster, its 2022 and 2023 years and the demo accounts; idempotent.
+
+    With ``replay`` the years are then played through the services (see
+    ``emulation.demo_replay``); without it only the cluster, members,
+    leadership and accounts are loaded (the tests' light fixture).
+    """
     if not settings.DEMO_PASSWORD:
         raise RuntimeError("DEMO_PASSWORD chưa được đặt: không nạp dữ liệu mẫu.")
     users_before = User.objects.count()
@@ -160,6 +167,12 @@ def demo_data_load() -> dict[str, int]:
     _ensure_leadership(year_2023, "Bình Định", LeadershipRole.LEADER, basis_2023)
     _ensure_leadership(year_2023, "Lâm Đồng", LeadershipRole.DEPUTY, basis_2023)
     created_users = _ensure_accounts(settings.DEMO_PASSWORD)
+    if replay:
+        from .demo_replay import replay_2022, replay_2023
+
+        slugs = [slug for _name, slug in SEED_MEMBERS]
+        replay_2022(year_2022, slugs)
+        replay_2023(year_2023, year_2022, slugs)
     return {
         "cluster_years": ClusterYear.objects.filter(cluster=cluster).count(),
         "users_created": created_users,

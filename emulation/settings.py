@@ -10,6 +10,7 @@ that ``manage.py check --deploy`` expects; it then requires a real
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -130,8 +131,10 @@ if DATABASE_URL:
         _db = env.db_url_config(DATABASE_URL)
     except Exception as exc:  # django-environ raises several kinds
         raise ImproperlyConfigured(f"DATABASE_URL không hợp lệ: {exc}") from None
-    if not _db.get("ENGINE"):
-        raise ImproperlyConfigured(f"DATABASE_URL không hợp lệ: {DATABASE_URL!r}")
+    if _db.get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL không hợp lệ: {DATABASE_URL!r} (chỉ nhận postgres:// hoặc sqlite:///)."
+        )
     if _db["ENGINE"] == "django.db.backends.postgresql" and _env_bool("DATABASE_POOL", False):
         _db.setdefault("OPTIONS", {})["pool"] = True
     else:
@@ -197,6 +200,30 @@ STORAGES = {
     },
 }
 
+# Evidence and dossier uploads: size limit in MB (default 20).
+EVIDENCE_MAX_BYTES = _env_int("EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+# Outside production, mail goes to the console (reminders print in the worker's
+# log). In production: SMTP from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS. EMAIL_BACKEND overrides either.
+_mail_backend = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_mail_options = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": _env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": _env_bool("EMAIL_USE_TLS", False),
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-thi-dua@localhost")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -229,7 +256,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "results-deadline-reminders": {
+        "task": "clusters.tasks.results_deadline_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -76,7 +76,10 @@ class ClusterYear(models.Model):
     )
     reported_area_km2 = models.DecimalField(
         _("diện tích tự nhiên theo báo cáo của cụm (km²)"),
-        max_digits=10, decimal_places=2, null=True, blank=True,
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     reported_population = models.PositiveBigIntegerField(
         _("dân số theo báo cáo của cụm"), null=True, blank=True
@@ -92,9 +95,7 @@ class ClusterYear(models.Model):
     reported_commune_units = models.PositiveSmallIntegerField(
         _("số đơn vị hành chính cấp xã theo báo cáo"), null=True, blank=True
     )
-    overview_source = models.CharField(
-        _("nguồn số liệu tổng quan"), max_length=300, blank=True
-    )
+    overview_source = models.CharField(_("nguồn số liệu tổng quan"), max_length=300, blank=True)
 
     objects = ClusterYearQuerySet.as_manager()
 
@@ -117,11 +118,15 @@ class Membership(models.Model):
     """A province's membership of a cluster in one year (thành viên cụm)."""
 
     cluster_year = models.ForeignKey(
-        ClusterYear, verbose_name=_("năm thi đua"), on_delete=models.CASCADE,
+        ClusterYear,
+        verbose_name=_("năm thi đua"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     province = models.ForeignKey(
-        "provinces.Province", verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT,
+        "provinces.Province",
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
         related_name="memberships",
     )
 
@@ -130,9 +135,7 @@ class Membership(models.Model):
         verbose_name_plural = _("thành viên cụm")
         ordering = ["province__name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["cluster_year", "province"], name="membership_unique"
-            ),
+            models.UniqueConstraint(fields=["cluster_year", "province"], name="membership_unique"),
         ]
 
     def __str__(self) -> str:
@@ -151,15 +154,30 @@ class LeadershipRole(models.TextChoices):
 COORDINATING_ROLES = (LeadershipRole.LEADER, LeadershipRole.CO_LEADER)
 
 
+class LeadershipQuerySet(models.QuerySet):
+    def in_rank_order(self):
+        """Leader first, then co-leader, then deputies; by province name within a role."""
+        rank = models.Case(
+            models.When(role=LeadershipRole.LEADER, then=0),
+            models.When(role=LeadershipRole.CO_LEADER, then=1),
+            default=2,
+        )
+        return self.order_by(rank, "province__name")
+
+
 class Leadership(models.Model):
     """Leader or deputy of a cluster for one year (Cụm trưởng / Cụm phó)."""
 
     cluster_year = models.ForeignKey(
-        ClusterYear, verbose_name=_("năm thi đua"), on_delete=models.CASCADE,
+        ClusterYear,
+        verbose_name=_("năm thi đua"),
+        on_delete=models.CASCADE,
         related_name="leaderships",
     )
     province = models.ForeignKey(
-        "provinces.Province", verbose_name=_("tỉnh, thành phố"), on_delete=models.PROTECT,
+        "provinces.Province",
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
         related_name="leaderships",
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=LeadershipRole.choices)
@@ -169,6 +187,8 @@ class Leadership(models.Model):
         blank=True,
         help_text=_("Biên bản hội nghị cụm hoặc quyết định của Hội đồng TĐKT Trung ương."),
     )
+
+    objects = LeadershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cụm trưởng, cụm phó")

@@ -10,17 +10,18 @@ from decimal import Decimal
 from django.db.models import Count, Max, Prefetch
 
 from accounts import roles
+from provinces.collation import sort_by_name
 from provinces.selectors import statistics_totals
 
-from . import access
-from .models import Cluster, ClusterYear, Leadership, Membership
-from .models.cluster import LeadershipRole
+from .. import access
+from ..models import Cluster, ClusterYear, Leadership, Membership
+from ..models.cluster import LeadershipRole
 
 
 def _leadership_prefetch():
     return Prefetch(
         "leaderships",
-        queryset=Leadership.objects.select_related("province").order_by("role", "province__name"),
+        queryset=Leadership.objects.select_related("province").in_rank_order(),
     )
 
 
@@ -86,15 +87,14 @@ def cluster_year_overview(*, cluster_year: ClusterYear, members) -> Overview:
 
 def cluster_year_page(*, cluster_year: ClusterYear):
     """Members and leadership of one year, for its page."""
-    members = list(
-        Membership.objects.filter(cluster_year=cluster_year)
-        .select_related("province")
-        .order_by("province__name")
+    members = sort_by_name(
+        Membership.objects.filter(cluster_year=cluster_year).select_related("province"),
+        lambda m: m.province.name,
     )
     leaderships = list(
         Leadership.objects.filter(cluster_year=cluster_year)
         .select_related("province")
-        .order_by("role", "province__name")
+        .in_rank_order()
     )
     return members, leaderships
 

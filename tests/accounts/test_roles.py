@@ -37,8 +37,7 @@ def test_role_predicates(personas, persona):
 def test_anonymous_has_no_role():
     anon = AnonymousUser()
     assert not any(
-        f(anon)
-        for f in (roles.is_officer, roles.is_reviewer, roles.is_observer, roles.is_admin)
+        f(anon) for f in (roles.is_officer, roles.is_reviewer, roles.is_observer, roles.is_admin)
     )
     assert roles.role_label(anon) == ""
 

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 YEAR_2022 = reverse("clusters:year", args=["tay-nguyen-duyen-hai-mien-trung", 2022])
 
 
-def test_seed_2022_overview_shows_the_seed_totals(client, board_reviewer,
-                                                   django_assert_max_num_queries):
+def test_seed_2022_overview_shows_the_seed_totals(
+    client, board_reviewer, django_assert_max_num_queries
+):
     client.force_login(board_reviewer)
     with django_assert_max_num_queries(12):
         response = client.get(YEAR_2022)
@@ -24,8 +25,18 @@ def test_seed_2022_overview_shows_the_seed_totals(client, board_reviewer,
     assert "1.544" in html
     assert ">122<" in html
     assert html.count('href="/provinces/') >= 10
-    for name in ("Đắk Lắk", "Đắk Nông", "Lâm Đồng", "Gia Lai", "Kon Tum", "Phú Yên",
-                 "Khánh Hòa", "Bình Định", "Quảng Nam", "Quảng Ngãi"):
+    for name in (
+        "Đắk Lắk",
+        "Đắk Nông",
+        "Lâm Đồng",
+        "Gia Lai",
+        "Kon Tum",
+        "Phú Yên",
+        "Khánh Hòa",
+        "Bình Định",
+        "Quảng Nam",
+        "Quảng Ngãi",
+    ):
         assert name in html
     assert "Tổng của các tỉnh thành viên" in html
 
@@ -46,8 +57,14 @@ def test_members_sum_beside_reported_never_adjusted(seed_year_2022):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("officer", 200), ("coordinator", 200), ("reviewer", 200), ("observer", 200),
-     ("admin", 200), ("outsider", 404)],
+    [
+        ("officer", 200),
+        ("coordinator", 200),
+        ("reviewer", 200),
+        ("observer", 200),
+        ("admin", 200),
+        ("outsider", 404),
+    ],
 )
 def test_cluster_year_page_by_role(client, personas, persona, status):
     client.force_login(personas[persona])
@@ -108,10 +125,18 @@ def test_demo_data_loads_twice_without_change(seed_cluster):
     from clusters.models import ClusterYear, Leadership, Membership
     from emulation.demo import demo_data_load
 
-    counts = (User.objects.count(), ClusterYear.objects.count(), Membership.objects.count(),
-              Leadership.objects.count())
+    counts = (
+        User.objects.count(),
+        ClusterYear.objects.count(),
+        Membership.objects.count(),
+        Leadership.objects.count(),
+    )
     result = demo_data_load()
     assert result["users_created"] == 0
-    assert counts == (User.objects.count(), ClusterYear.objects.count(),
-                      Membership.objects.count(), Leadership.objects.count())
+    assert counts == (
+        User.objects.count(),
+        ClusterYear.objects.count(),
+        Membership.objects.count(),
+        Leadership.objects.count(),
+    )
     assert counts == (13, 2, 20, 3)

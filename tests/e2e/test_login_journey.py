@@ -20,7 +20,7 @@ def test_officer_logs_in_and_sees_dashboard(live_server, page, seed_cluster, tmp
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Tỉnh của tôi")).to_be_visible()
     expect(page.get_by_role("link", name="Tỉnh Đắk Lắk").first).to_be_visible()
-    expect(page.get_by_text("Cán bộ tỉnh").first).to_be_visible()
+    expect(page.locator(".identity-bar")).to_contain_text("Cán bộ tỉnh · Tỉnh Đắk Lắk")
     expect(page.get_by_role("link", name="Quản trị")).to_have_count(0)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 

@@ -6,9 +6,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-MODELS = sorted(
-    (m._meta.app_label, m._meta.model_name) for m in admin.site._registry
-)
+MODELS = sorted((m._meta.app_label, m._meta.model_name) for m in admin.site._registry)
 
 
 @pytest.mark.parametrize(("app_label", "model_name"), MODELS)

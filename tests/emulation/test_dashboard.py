@@ -42,12 +42,13 @@ def test_coordinator_dashboard_says_it_coordinates(client, coordinator_binh_dinh
     ("persona", "intro", "admin_link"),
     [
         ("reviewer", "Ban Thi đua - Khen thưởng Trung ương: theo dõi", False),
-        ("observer", "Quan sát: xem tình hình", False),
+        ("observer", "Quan sát viên: xem tình hình", False),
         ("admin", "Quản trị hệ thống: dữ liệu danh mục", True),
     ],
 )
-def test_central_dashboards(client, personas, persona, intro, admin_link,
-                            django_assert_max_num_queries):
+def test_central_dashboards(
+    client, personas, persona, intro, admin_link, django_assert_max_num_queries
+):
     client.force_login(personas[persona])
     with django_assert_max_num_queries(10):
         response = client.get(reverse("dashboard"))

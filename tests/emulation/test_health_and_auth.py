@@ -52,7 +52,9 @@ def test_password_change_page(client, officer_dak_lak):
     assert "Đổi mật khẩu" in html
 
 
-@pytest.mark.parametrize("name", ["dashboard", "clusters:list", "provinces:list", "password_change"])
+@pytest.mark.parametrize(
+    "name", ["dashboard", "clusters:list", "provinces:list", "password_change"]
+)
 def test_pages_require_login(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302

@@ -17,8 +17,13 @@ def _run(code: str, **env) -> subprocess.CompletedProcess:
     base["DJANGO_SETTINGS_MODULE"] = "emulation.settings"
     base.update(env)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -33,7 +38,11 @@ def test_embedded_default_needs_no_environment():
     result = _run(SHOW)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "filesystem", "vi", "Asia/Ho_Chi_Minh", "True"
+        "django.db.backends.sqlite3",
+        "filesystem",
+        "vi",
+        "Asia/Ho_Chi_Minh",
+        "True",
     ]
 
 
@@ -70,7 +79,7 @@ def test_bad_values_fail_with_a_clear_message(env, message):
 
 
 def test_production_settings_pass_check_deploy():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={

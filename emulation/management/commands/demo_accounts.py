@@ -13,7 +13,7 @@ class Command(BaseCommand):
             self.stdout.write("Không có tài khoản dùng thử khi chạy production.")
             return
         self.stdout.write("")
-        self.stdout.write("Tài khoản dùng thử (mật khẩu chung: %s)" % settings.DEMO_PASSWORD)
+        self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {settings.DEMO_PASSWORD})")
         self.stdout.write(f"  {'Tên đăng nhập':<22} {'Vai trò':<52} Tỉnh")
         for account in demo_accounts():
             label = str(Role(account.role).label)
