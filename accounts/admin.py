@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
+from .models import AuditEntry, Role, User
 
 
 @admin.register(User)
@@ -35,3 +35,23 @@ class UserAdmin(BaseUserAdmin):
         if obj.role != Role.OFFICER:
             obj.province = None
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Nhật ký thay đổi: read-only; entries are written by the services."""
+
+    list_display = ("at", "actor", "action", "content_type", "object_repr")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "actor__username", "action")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
