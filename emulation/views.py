@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import roles
 from clusters import selectors as cluster_selectors
+from clusters.selectors.year import officer_todo
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,11 @@ def dashboard(request):
     if roles.is_officer(user):
         template = "emulation/dashboard_officer.html"
         cards = cluster_selectors.officer_cluster_years(user=user)
-        context.update(cards=cards, current=cards[0] if cards else None)
+        current = next(
+            (c for c in cards if c.cluster_year.phase != "closed"), cards[0] if cards else None
+        )
+        todo = officer_todo(user=user, cluster_year=current.cluster_year) if current else []
+        context.update(cards=cards, current=current, todo=todo, today=timezone.localdate())
     elif roles.reads_everything(user):
         template = "emulation/dashboard_central.html"
         context["cluster_years"] = cluster_selectors.national_cluster_years(user=user)

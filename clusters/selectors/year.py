@@ -69,3 +69,63 @@ def year_status(*, cluster_year: ClusterYear, today: dt.date | None = None) -> Y
 def phase_history(*, cluster_year: ClusterYear, limit: int = 20):
     """The latest phase moves with who made them."""
     return PhaseChange.objects.filter(cluster_year=cluster_year).select_related("moved_by")[:limit]
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    text: str
+    url: str
+    due_on: dt.date | None = None
+    done: bool = False
+
+
+def officer_todo(*, user, cluster_year: ClusterYear) -> list[TodoItem]:
+    """The officer's to-do list for a year, with deadlines (a handful of queries)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .. import access
+    from ..models import PledgeSignature, Submission, SubmissionStatus
+    from ..services.pledge import missing_targets
+
+    code, year = cluster_year.cluster.code, cluster_year.year
+    windows = {w.phase: w for w in PhaseWindow.objects.filter(cluster_year=cluster_year)}
+    items: list[TodoItem] = []
+    province_id = user.province_id
+    if cluster_year.phase == Phase.PLEDGE:
+        due = windows.get(Phase.PLEDGE).due_on if windows.get(Phase.PLEDGE) else None
+        missing = missing_targets(cluster_year=cluster_year, province_id=province_id)
+        signed = PledgeSignature.objects.filter(
+            cluster_year=cluster_year, province_id=province_id
+        ).exists()
+        url = reverse("clusters:pledge", args=[code, year])
+        if missing:
+            items.append(
+                TodoItem(
+                    _("Nhập chỉ tiêu (còn %(n)s tiêu chí)") % {"n": len(missing)},
+                    url + "#targets",
+                    due,
+                )
+            )
+        items.append(TodoItem(_("Ký kết giao ước"), url, due, done=signed))
+    if cluster_year.phase in (Phase.RESULTS, Phase.VERIFICATION):
+        due = windows.get(Phase.RESULTS).due_on if windows.get(Phase.RESULTS) else None
+        submission = Submission.objects.filter(
+            cluster_year=cluster_year, province_id=province_id
+        ).first()
+        url = reverse("clusters:results", args=[code, year])
+        if submission is not None and submission.status == SubmissionStatus.RETURNED:
+            items.append(TodoItem(_("Bổ sung kết quả bị Cụm trưởng trả lại"), url, due))
+        elif cluster_year.phase == Phase.RESULTS:
+            done = submission is not None and submission.status == SubmissionStatus.SUBMITTED
+            items.append(TodoItem(_("Nộp kết quả thực hiện, tự chấm điểm"), url, due, done=done))
+    if access.is_coordinator(user, cluster_year) and cluster_year.phase in (
+        Phase.PLEDGE,
+        Phase.RESULTS,
+    ):
+        items.append(
+            TodoItem(
+                _("Theo dõi tiến độ của các tỉnh"), reverse("clusters:progress", args=[code, year])
+            )
+        )
+    return items

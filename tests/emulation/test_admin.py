@@ -32,8 +32,9 @@ def test_admin_speaks_vietnamese(client, admin_user):
     assert "Cụm thi đua" in html and "Tỉnh, thành phố" in html
 
 
-def test_every_changelist_renders_with_the_replayed_demo(client, seed_replayed, admin_user,
-                                                         django_assert_max_num_queries):
+def test_every_changelist_renders_with_the_replayed_demo(
+    client, seed_replayed, admin_user, django_assert_max_num_queries
+):
     """Real rows in every list (the replay fills the competition-year tables)."""
     client.force_login(admin_user)
     for app_label, model_name in MODELS:

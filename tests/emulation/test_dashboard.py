@@ -81,3 +81,23 @@ def test_english_through_language_switch(client, officer_dak_lak):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("dashboard")).content.decode()
     assert "My province" in html
+
+
+def test_officer_todo_list_shows_deadlines(
+    client, seed_year_2023, officer_dak_lak, coordinator_binh_dinh, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from tests.clusters.helpers import results_phase_open, results_year, year_like
+
+    year = year_like(seed_year_2023, 2024)
+    results_year(year)
+    results_phase_open(year, due_on=dt.date(2099, 12, 15))
+    client.force_login(officer_dak_lak)
+    with django_assert_max_num_queries(16):
+        html = client.get(reverse("dashboard")).content.decode()
+    assert "Việc cần làm" in html
+    assert "Nộp kết quả thực hiện, tự chấm điểm" in html and "15/12/2099" in html
+    assert "Theo dõi tiến độ" not in html
+    client.force_login(coordinator_binh_dinh)
+    assert "Theo dõi tiến độ của các tỉnh" in client.get(reverse("dashboard")).content.decode()
