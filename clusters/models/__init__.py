@@ -1,3 +1,17 @@
+from .ballot import (
+    BALLOT_TRANSITIONS,
+    Ballot,
+    BallotCandidate,
+    BallotChoice,
+    BallotParticipation,
+    BallotQuestion,
+    BallotRule,
+    BallotStatus,
+    CandidateMode,
+    Honour,
+    LeadershipProposal,
+    ProposalStatus,
+)
 from .calendar import PhaseChange, PhaseWindow
 from .cluster import Cluster, ClusterYear, Leadership, LeadershipRole, Membership, Phase
 from .pledge import (
@@ -13,8 +27,29 @@ from .pledge import (
     Target,
 )
 from .results import Evidence, Result, Submission, SubmissionEvent, SubmissionStatus
+from .scoring import (
+    Aggregation,
+    AssignmentSource,
+    PeerAssignment,
+    PeerScore,
+    RankingSnapshot,
+    ScoringSettings,
+    TieRule,
+    VerificationMode,
+)
 
 __all__ = [
+    "BALLOT_TRANSITIONS",
+    "Aggregation",
+    "AssignmentSource",
+    "Ballot",
+    "BallotCandidate",
+    "BallotChoice",
+    "BallotParticipation",
+    "BallotQuestion",
+    "BallotRule",
+    "BallotStatus",
+    "CandidateMode",
     "Cluster",
     "ClusterYear",
     "CriteriaTable",
@@ -24,18 +59,27 @@ __all__ = [
     "CriterionKind",
     "Direction",
     "Evidence",
+    "Honour",
     "Leadership",
+    "LeadershipProposal",
     "LeadershipRole",
     "Membership",
+    "PeerAssignment",
+    "PeerScore",
     "Phase",
     "PhaseChange",
     "PhaseWindow",
     "Pledge",
     "PledgeSignature",
+    "ProposalStatus",
+    "RankingSnapshot",
     "Result",
     "ScoringFormula",
+    "ScoringSettings",
     "Submission",
     "SubmissionEvent",
     "SubmissionStatus",
     "Target",
+    "TieRule",
+    "VerificationMode",
 ]
