@@ -99,12 +99,30 @@ def coordinated_cluster_year_ids(user) -> set[int]:
 
 
 def can_read_province_results(user, cluster_year: ClusterYear, province_id: int) -> bool:
-    """A member's results and evidence: its own officers, the year's coordinator, central roles."""
+    """A member's results and evidence: its own officers, the year's coordinator, central roles,
+    and the officers of a province assigned (actively) to score it that year."""
     if roles.reads_everything(user):
         return True
     if roles.officer_of(user, province_id):
         return True
-    return is_coordinator(user, cluster_year)
+    if not roles.is_officer(user):
+        return False
+    from django.db.models import Exists, Q
+
+    from .models import PeerAssignment
+
+    # Coordinator, or assigned scorer of that province: one query for both.
+    leads = Leadership.objects.filter(
+        cluster_year=cluster_year, province_id=user.province_id, role__in=COORDINATING_ROLES
+    )
+    scores = PeerAssignment.objects.active().filter(
+        cluster_year=cluster_year, scorer_id=user.province_id, scored_id=province_id
+    )
+    return (
+        ClusterYear.objects.filter(pk=cluster_year.pk)
+        .filter(Q(Exists(leads)) | Q(Exists(scores)))
+        .exists()
+    )
 
 
 def evidence_for_user(user, pk: int):
@@ -127,3 +145,90 @@ def submission_for_coordinator(user, pk: int):
     if submission is None or not can_manage_cluster_year(user, submission.cluster_year):
         raise Http404
     return submission
+
+
+def can_request_reports(user, cluster_year: ClusterYear) -> bool:
+    """Coordinator of the year, Central Board reviewers and admins ask for reports."""
+    return roles.is_reviewer(user) or roles.is_admin(user) or is_coordinator(user, cluster_year)
+
+
+def report_job_for_user(user, pk: int):
+    """A report job of a year the user may see (its files follow the year's visibility)."""
+    from .models import ReportJob
+
+    job = ReportJob.objects.select_related("cluster_year__cluster").filter(pk=pk).first()
+    if job is None or not cluster_years_visible_to(user).filter(pk=job.cluster_year_id).exists():
+        raise Http404
+    return job
+
+
+# Peer scoring (chấm chéo) and the ranking. Assignments are visible only to the
+# coordinator and to the scorer (the issue); reviewers and observers see none.
+
+
+def is_assigned_scorer(user, cluster_year: ClusterYear, province_id: int) -> bool:
+    """An officer whose province actively scores ``province_id`` in this year (one query)."""
+    from .models import PeerAssignment
+
+    if not roles.is_officer(user):
+        return False
+    return (
+        PeerAssignment.objects.active()
+        .filter(cluster_year=cluster_year, scorer_id=user.province_id, scored_id=province_id)
+        .exists()
+    )
+
+
+def assignments_visible_to(user, cluster_year: ClusterYear):
+    """The coordinator (or an admin): all of the year's assignments; an officer: their
+    province's assignments as scorer; anyone else, central roles included: none."""
+    from .models import PeerAssignment
+
+    assignments = PeerAssignment.objects.filter(cluster_year=cluster_year)
+    if can_manage_cluster_year(user, cluster_year):
+        return assignments
+    if roles.is_officer(user):
+        return assignments.filter(scorer_id=user.province_id)
+    return assignments.none()
+
+
+def assignment_for_scorer(user, pk: int):
+    """An active assignment whose scorer is the user's province, or 404 (never 403)."""
+    from .models import PeerAssignment
+
+    if not roles.is_officer(user):
+        raise Http404
+    assignment = (
+        PeerAssignment.objects.active()
+        .select_related("cluster_year__cluster", "scorer", "scored")
+        .filter(pk=pk, scorer_id=user.province_id)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def is_ranking_frozen(cluster_year: ClusterYear) -> bool:
+    """The coordinator has frozen the year's ranking (chốt kết quả xếp hạng)."""
+    from .models import RankingSnapshot
+
+    return RankingSnapshot.objects.filter(cluster_year=cluster_year).exists()
+
+
+def can_see_scoreboard(user, cluster_year: ClusterYear, *, frozen: bool | None = None) -> bool:
+    """The coordinator or an admin always; members and central roles only once frozen.
+
+    Before the freeze the board shows interim standings, which nobody else
+    should act on (LESSONS.md: no interim results).
+    """
+    if can_manage_cluster_year(user, cluster_year):
+        return True
+    if not (roles.reads_everything(user) or is_member(user, cluster_year)):
+        return False
+    return is_ranking_frozen(cluster_year) if frozen is None else frozen
+
+
+def can_see_reciprocity(user, cluster_year: ClusterYear) -> bool:
+    """The "có đi có lại" check names scorers: the coordinator and admins only."""
+    return can_manage_cluster_year(user, cluster_year)

@@ -4,6 +4,7 @@ from .views import cluster as cluster_views
 from .views import criteria as criteria_views
 from .views import excel as excel_views
 from .views import pledge as pledge_views
+from .views import reports as report_views
 from .views import results as results_views
 
 app_name = "clusters"
@@ -13,6 +14,9 @@ Y = "<slug:code>/<int:year>/"
 urlpatterns = [
     path("", cluster_views.cluster_list, name="list"),
     path("evidence/<int:pk>/", results_views.evidence_download, name="evidence_download"),
+    path("reports/jobs/<int:pk>/", report_views.report_job_status, name="report_job"),
+    path("reports/jobs/<int:pk>/retry/", report_views.report_retry_view, name="report_retry"),
+    path("reports/files/<int:pk>/", report_views.report_file_download, name="report_file"),
     path("<slug:code>/", cluster_views.cluster_detail, name="detail"),
     path(Y, cluster_views.cluster_year_detail, name="year"),
     path(Y + "phase/", cluster_views.phase_move, name="phase_move"),
@@ -48,6 +52,10 @@ urlpatterns = [
     path(Y + "results/excel/import/", excel_views.results_import, name="results_import"),
     path(Y + "results/excel/export/", excel_views.cluster_results_export, name="results_export"),
     path(Y + "progress/", results_views.progress, name="progress"),
+    path(Y + "reports/", report_views.reports_page, name="reports"),
+    path(Y + "reports/request/", report_views.report_request_view, name="report_request"),
+    path(Y + "reports/sections/add/", report_views.narrative_edit, name="narrative_add"),
+    path(Y + "reports/sections/<int:pk>/", report_views.narrative_edit, name="narrative_edit"),
     path(
         Y + "provinces/<int:province_id>/", results_views.province_results, name="province_results"
     ),

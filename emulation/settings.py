@@ -261,7 +261,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clusters.tasks.results_deadline_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "report-jobs-sweep": {
+        "task": "clusters.tasks.report_jobs_sweep_task",
+        "schedule": 300.0,
+    },
+    "report-jobs-requeue": {
+        "task": "clusters.tasks.report_jobs_requeue_task",
+        "schedule": 120.0,
+    },
 }
+# A report job running longer than this is taken to have lost its worker.
+REPORT_JOB_STALE_SECONDS = _env_int("REPORT_JOB_STALE_SECONDS", 900, minimum=60)
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -26,6 +26,7 @@ from .pledge import (
     ScoringFormula,
     Target,
 )
+from .reports import JobStatus, NarrativeSection, ReportFile, ReportJob, ReportKind
 from .results import Evidence, Result, Submission, SubmissionEvent, SubmissionStatus
 from .scoring import (
     Aggregation,
@@ -60,10 +61,12 @@ __all__ = [
     "Direction",
     "Evidence",
     "Honour",
+    "JobStatus",
     "Leadership",
     "LeadershipProposal",
     "LeadershipRole",
     "Membership",
+    "NarrativeSection",
     "PeerAssignment",
     "PeerScore",
     "Phase",
@@ -73,6 +76,9 @@ __all__ = [
     "PledgeSignature",
     "ProposalStatus",
     "RankingSnapshot",
+    "ReportFile",
+    "ReportJob",
+    "ReportKind",
     "Result",
     "ScoringFormula",
     "ScoringSettings",
