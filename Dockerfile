@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-liberation2 gettext libpq5 \
+    && apt-get install -y --no-install-recommends fonts-liberation2 gettext libpq5 libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 portal
 
