@@ -117,3 +117,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """One in-app notice to one user (thông báo), e.g. "Hồ sơ đề nghị bị trả lại".
+
+    Written only by ``accounts.notifications.notify``, which also emails it.
+    """
+
+    recipient = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # What happened, as a stable code (``nomination_returned``…), for filters and tests.
+    verb = models.CharField(_("loại thông báo"), max_length=40)
+    text = models.CharField(_("nội dung"), max_length=500)
+    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The list and the unread count read one user's notices, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -6,6 +6,7 @@ from .views import excel as excel_views
 from .views import pledge as pledge_views
 from .views import reports as report_views
 from .views import results as results_views
+from .views import scoring as scoring_views
 
 app_name = "clusters"
 
@@ -52,6 +53,29 @@ urlpatterns = [
     path(Y + "results/excel/import/", excel_views.results_import, name="results_import"),
     path(Y + "results/excel/export/", excel_views.cluster_results_export, name="results_export"),
     path(Y + "progress/", results_views.progress, name="progress"),
+    # Verification, peer scoring, ranking
+    path(Y + "scoring/settings/", scoring_views.scoring_settings, name="scoring_settings"),
+    path(Y + "scoring/assignments/", scoring_views.assignments, name="assignments"),
+    path(
+        Y + "scoring/assignments/generate/",
+        scoring_views.assignments_generate_view,
+        name="assignments_generate",
+    ),
+    path(Y + "scoring/assignments/add/", scoring_views.assignment_add_view, name="assignment_add"),
+    path(Y + "scoring/assignments/<int:pk>/", scoring_views.peer_scores, name="peer_scores"),
+    path(
+        Y + "scoring/assignments/<int:pk>/withdraw/",
+        scoring_views.assignment_withdraw_view,
+        name="assignment_withdraw",
+    ),
+    path(
+        Y + "scoring/assignments/<int:pk>/conflict/",
+        scoring_views.conflict_declare_view,
+        name="conflict_declare",
+    ),
+    path(Y + "scoring/board/", scoring_views.scoreboard_view, name="scoreboard"),
+    path(Y + "scoring/freeze/", scoring_views.ranking_freeze_view, name="ranking_freeze"),
+    path(Y + "scoring/verify/", scoring_views.ranking_verify_view, name="ranking_verify"),
     path(Y + "reports/", report_views.reports_page, name="reports"),
     path(Y + "reports/request/", report_views.report_request_view, name="report_request"),
     path(Y + "reports/sections/add/", report_views.narrative_edit, name="narrative_add"),

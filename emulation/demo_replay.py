@@ -23,12 +23,30 @@ from django.utils import timezone
 
 import clusters
 from accounts.models import User
-from clusters.models import ClusterYear, Criterion, CriterionKind, Direction, Phase, Target
+from clusters.models import (
+    Aggregation,
+    ClusterYear,
+    Criterion,
+    CriterionKind,
+    Direction,
+    PeerAssignment,
+    Phase,
+    Result,
+    Target,
+    VerificationMode,
+)
 from clusters.services.criteria import criteria_table_copy, criteria_table_import_csv
 from clusters.services.evidence import evidence_add
 from clusters.services.phase import calendar_set, cluster_year_move_phase
 from clusters.services.pledge import pledge_save, pledge_sign, target_set
 from clusters.services.results import result_ensure, result_save, result_submit, score_suggest
+from clusters.services.scoring import (
+    PeerEntry,
+    assignments_generate,
+    peer_sheet_save,
+    ranking_freeze,
+    scoring_settings_save,
+)
 
 CRITERIA_CSV = Path(clusters.__file__).resolve().parent / "data" / "criteria-sample.csv"
 
@@ -250,6 +268,7 @@ def replay_2022(cluster_year: ClusterYear, slugs: list[str]) -> None:
         _enter_results(cluster_year, slug, 2022)
         result_submit(cluster_year=cluster_year, actor=_officer(slug))
     _move(cluster_year, coordinator, Phase.VERIFICATION)
+    _peer_scoring(cluster_year, coordinator)
     # The dates as they were, now that the entries are in.
     calendar_set(
         cluster_year=cluster_year,
@@ -263,6 +282,55 @@ def replay_2022(cluster_year: ClusterYear, slugs: list[str]) -> None:
             Phase.REVIEW: (d(2023, 3, 30), d(2023, 3, 30)),
         },
     )
+
+
+def _peer_scoring(cluster_year: ClusterYear, coordinator: User) -> None:
+    """Each member verifies three others; stronger evidence is trimmed less. Then the freeze."""
+    scoring_settings_save(
+        cluster_year=cluster_year,
+        actor=coordinator,
+        mode=VerificationMode.PEER,
+        scorers_per_member=3,
+        seed=2022,
+        aggregation=Aggregation.MEAN,
+        tie_rules=[["group_points", "I"], ["fewer_penalties"]],
+    )
+    assignments_generate(cluster_year=cluster_year, actor=coordinator)
+    criteria = list(
+        Criterion.objects.filter(table__cluster_year=cluster_year, retired=False).order_by("pk")
+    )
+    self_scores = {
+        (r.province_id, r.criterion_id): r.self_score
+        for r in Result.objects.filter(cluster_year=cluster_year)
+    }
+    officers = {
+        u.province_id: u for u in User.objects.officers().filter(username__startswith="canbo.")
+    }
+    slug_of = {u.province_id: u.username.removeprefix("canbo.") for u in officers.values()}
+    assignments = PeerAssignment.objects.active().filter(cluster_year=cluster_year).order_by("pk")
+    for assignment in assignments:
+        scored_slug = slug_of[assignment.scored_id]
+        rng = random.Random(f"2022-{assignment.scorer_id}-{assignment.scored_id}")  # noqa: S311 (demo values)
+        trim_chance = float((1 - STRENGTH[scored_slug]) * 4)
+        entries = []
+        for criterion in criteria:
+            own = self_scores.get((assignment.scored_id, criterion.pk)) or Decimal(0)
+            score, comment = own, ""
+            if (
+                criterion.kind in (CriterionKind.QUANTITATIVE, CriterionKind.QUALITATIVE)
+                and rng.random() < trim_chance
+            ):
+                cut = min(own, Decimal(rng.choice([1, 2, 3, 5])))
+                score = own - cut
+                if cut > 2:
+                    comment = "Minh chứng chưa thể hiện đầy đủ kết quả; đề nghị điều chỉnh điểm."
+            entries.append(
+                PeerEntry(criterion=criterion, score=score, comment=comment, expected_revision=0)
+            )
+        peer_sheet_save(
+            assignment=assignment, actor=officers[assignment.scorer_id], entries=entries
+        )
+    ranking_freeze(cluster_year=cluster_year, actor=coordinator)
 
 
 # Members part way through their 2023 results, and how far.

@@ -119,6 +119,23 @@ def officer_todo(*, user, cluster_year: ClusterYear) -> list[TodoItem]:
         elif cluster_year.phase == Phase.RESULTS:
             done = submission is not None and submission.status == SubmissionStatus.SUBMITTED
             items.append(TodoItem(_("Nộp kết quả thực hiện, tự chấm điểm"), url, due, done=done))
+    if cluster_year.phase == Phase.VERIFICATION:
+        from ..models import PeerAssignment
+
+        count = (
+            PeerAssignment.objects.active()
+            .filter(cluster_year=cluster_year, scorer_id=province_id)
+            .count()
+        )
+        if count:
+            window = windows.get(Phase.VERIFICATION)
+            items.append(
+                TodoItem(
+                    _("Chấm chéo %(n)s tỉnh") % {"n": count},
+                    reverse("clusters:assignments", args=[code, year]),
+                    window.due_on if window else None,
+                )
+            )
     if access.is_coordinator(user, cluster_year) and cluster_year.phase in (
         Phase.PLEDGE,
         Phase.RESULTS,
