@@ -22,6 +22,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _nominations_in_process(monkeypatch):
+    """A closed ballot starts the awards task by name; in tests it runs in-process."""
+    from awards.tasks import nominations_from_ballot_task
+    from clusters.services import ballot
+
+    monkeypatch.setattr(
+        ballot,
+        "_send_nominations_task",
+        lambda ballot_id: nominations_from_ballot_task.apply(args=[ballot_id]),
+    )
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data: 63 + 34 provinces, lineage, statistics."""

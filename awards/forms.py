@@ -135,7 +135,8 @@ class RevokeForm(forms.Form):
     legal_basis = forms.CharField(
         label=_("Căn cứ pháp lý"),
         max_length=400,
-        initial=_("Chương VII Luật Thi đua, khen thưởng số 06/2022/QH15"),
+        # A citation of Vietnamese law is stored as written, whatever the page's language.
+        initial="Chương VII Luật Thi đua, khen thưởng số 06/2022/QH15",
         error_messages={"required": _("Vui lòng ghi căn cứ pháp lý của việc thu hồi.")},
     )
     comment = forms.CharField(

@@ -232,3 +232,45 @@ def can_see_scoreboard(user, cluster_year: ClusterYear, *, frozen: bool | None =
 def can_see_reciprocity(user, cluster_year: ClusterYear) -> bool:
     """The "có đi có lại" check names scorers: the coordinator and admins only."""
     return can_manage_cluster_year(user, cluster_year)
+
+
+# -- The secret-ballot vote (bình xét, suy tôn) and next year's leadership --------------
+
+
+def can_run_ballot(user, cluster_year: ClusterYear) -> bool:
+    """Set up, open and close the year's vote: its coordinator, or an admin."""
+    return can_manage_cluster_year(user, cluster_year)
+
+
+def can_vote(user, cluster_year: ClusterYear) -> bool:
+    """Cast the ballot of one's province: an officer of a member province of that year."""
+    return is_member(user, cluster_year)
+
+
+def ballot_for_user(user, pk: int, *, code: str | None = None, year: int | None = None):
+    """A ballot of a year the user may see (and of ``code``/``year`` when given), or 404.
+
+    Seeing a ballot shows its questions, candidates and who has voted; counts
+    exist only once it is final and are read through ``selectors.ballot``.
+    """
+    from .models import Ballot
+
+    ballot = Ballot.objects.select_related("cluster_year__cluster").filter(pk=pk).first()
+    if ballot is None:
+        raise Http404
+    cluster_year = ballot.cluster_year
+    if code is not None and (cluster_year.cluster.code, cluster_year.year) != (code, year):
+        raise Http404
+    if not cluster_years_visible_to(user).filter(pk=cluster_year.pk).exists():
+        raise Http404
+    return ballot
+
+
+def can_propose_leadership(user, cluster_year: ClusterYear) -> bool:
+    """Record the conference's proposal of next year's leader and deputies: the coordinator, an admin."""
+    return can_manage_cluster_year(user, cluster_year)
+
+
+def can_decide_leadership(user) -> bool:
+    """Record the Central Council's decision on a proposal: an admin or a Central Board reviewer."""
+    return roles.is_admin(user) or roles.is_reviewer(user)

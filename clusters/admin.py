@@ -3,6 +3,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    Ballot,
+    BallotCandidate,
+    BallotParticipation,
+    BallotQuestion,
+    BallotRule,
     Cluster,
     ClusterYear,
     CriteriaTable,
@@ -10,13 +15,21 @@ from .models import (
     Criterion,
     CriterionGroup,
     Evidence,
+    JobStatus,
     Leadership,
+    LeadershipProposal,
     Membership,
+    NarrativeSection,
+    PeerAssignment,
+    PeerScore,
     PhaseChange,
     PhaseWindow,
     Pledge,
     PledgeSignature,
+    RankingSnapshot,
+    ReportJob,
     Result,
+    ScoringSettings,
     Submission,
     SubmissionEvent,
     Target,
@@ -214,3 +227,151 @@ class EvidenceAdmin(ReadOnlyAdmin):
     search_fields = ("original_name", "sha256")
     list_select_related = ("result__province", "result__criterion", "uploaded_by")
     exclude = ("file",)  # files are served only through the access-checked view
+
+
+# --- Scoring, the vote and reports -----------------------------------------
+
+
+@admin.register(ScoringSettings)
+class ScoringSettingsAdmin(ReadOnlyAdmin):
+    list_display = (
+        "cluster_year",
+        "mode",
+        "scorers_per_member",
+        "aggregation",
+        "vote_quorum",
+        "vote_pass",
+    )
+    list_select_related = ("cluster_year__cluster",)
+
+
+@admin.register(PeerAssignment)
+class PeerAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("cluster_year", "scorer", "scored", "source", "withdrawn_at")
+    list_filter = ("source", "cluster_year__year")
+    list_select_related = ("cluster_year__cluster", "scorer", "scored")
+
+
+@admin.register(PeerScore)
+class PeerScoreAdmin(ReadOnlyAdmin):
+    list_display = ("assignment", "criterion", "score", "updated_by", "updated_at")
+    list_select_related = (
+        "assignment__scorer",
+        "assignment__scored",
+        "assignment__cluster_year",
+        "criterion",
+        "updated_by",
+    )
+
+
+@admin.register(RankingSnapshot)
+class RankingSnapshotAdmin(ReadOnlyAdmin):
+    list_display = ("cluster_year", "method", "method_version", "sha256", "frozen_by", "frozen_at")
+    list_select_related = ("cluster_year__cluster", "frozen_by")
+    exclude = ("inputs",)
+
+
+@admin.register(BallotRule)
+class BallotRuleAdmin(admin.ModelAdmin):
+    """Dated defaults for seats, quorum and threshold: data, editable as the rules change."""
+
+    list_display = (
+        "effective_from",
+        "flag_ratio",
+        "flag_minimum",
+        "certificate_ratio",
+        "certificate_minimum",
+        "quorum",
+        "pass_ratio",
+        "legal_basis",
+    )
+
+
+class BallotQuestionInline(admin.TabularInline):
+    model = BallotQuestion
+    fields = ("honour", "title", "seats")
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ballot)
+class BallotAdmin(ReadOnlyAdmin):
+    """Ballots and their status. Choices are never shown; counts only on final ballots."""
+
+    list_display = ("cluster_year", "round", "status", "electorate", "ballots_cast", "closed_at")
+    list_filter = ("status", "cluster_year__year")
+    list_select_related = ("cluster_year__cluster",)
+    inlines = [BallotQuestionInline]
+
+
+@admin.register(BallotCandidate)
+class BallotCandidateAdmin(ReadOnlyAdmin):
+    list_display = ("province", "question", "rank", "votes_if_final", "elected")
+    list_select_related = ("province", "question__ballot__cluster_year__cluster")
+
+    @admin.display(description=_("số phiếu"))
+    def votes_if_final(self, obj):
+        # Counts exist only after close; an open ballot shows nothing.
+        return obj.votes if obj.question.ballot.is_final else "—"
+
+
+@admin.register(BallotParticipation)
+class BallotParticipationAdmin(ReadOnlyAdmin):
+    list_display = ("ballot", "province", "cast_by")
+    list_select_related = ("ballot__cluster_year__cluster", "province", "cast_by")
+
+
+@admin.register(LeadershipProposal)
+class LeadershipProposalAdmin(ReadOnlyAdmin):
+    list_display = (
+        "cluster_year",
+        "leader",
+        "deputy",
+        "second_deputy",
+        "status",
+        "decision_reference",
+    )
+    list_select_related = ("cluster_year__cluster", "leader", "deputy", "second_deputy")
+
+
+@admin.action(description=_("Thử lại các yêu cầu bị lỗi"))
+def retry_failed_jobs(modeladmin, request, queryset):
+    from .services.reports import report_retry
+
+    for job in queryset.filter(status=JobStatus.FAILED):
+        report_retry(job=job, actor=request.user)
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ReadOnlyAdmin):
+    list_display = (
+        "cluster_year",
+        "kind",
+        "draft",
+        "status",
+        "progress",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "kind", "draft")
+    list_select_related = ("cluster_year__cluster", "requested_by")
+    actions = [retry_failed_jobs]
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for the retry action; the form stays read-only.
+        return obj is None and request.user.is_superuser
+
+
+@admin.register(NarrativeSection)
+class NarrativeSectionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "cluster_year", "position", "updated_by", "updated_at")
+    list_select_related = ("cluster_year__cluster", "updated_by")

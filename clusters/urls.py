@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import ballot as ballot_views
 from .views import cluster as cluster_views
 from .views import criteria as criteria_views
 from .views import excel as excel_views
@@ -76,6 +77,42 @@ urlpatterns = [
     path(Y + "scoring/board/", scoring_views.scoreboard_view, name="scoreboard"),
     path(Y + "scoring/freeze/", scoring_views.ranking_freeze_view, name="ranking_freeze"),
     path(Y + "scoring/verify/", scoring_views.ranking_verify_view, name="ranking_verify"),
+    # The vote (bình xét, suy tôn) and next year's leadership
+    path(Y + "ballot/", ballot_views.ballot_index, name="ballot_index"),
+    path(Y + "ballot/create/", ballot_views.ballot_create_view, name="ballot_create"),
+    path(Y + "ballot/<int:pk>/", ballot_views.ballot_detail, name="ballot_detail"),
+    path(Y + "ballot/<int:pk>/setup/", ballot_views.ballot_setup, name="ballot_setup"),
+    path(
+        Y + "ballot/<int:pk>/questions/add/",
+        ballot_views.ballot_question_add_view,
+        name="ballot_question_add",
+    ),
+    path(
+        Y + "ballot/<int:pk>/questions/<int:question_id>/",
+        ballot_views.ballot_question_save,
+        name="ballot_question",
+    ),
+    path(
+        Y + "ballot/<int:pk>/questions/<int:question_id>/remove/",
+        ballot_views.ballot_question_remove_view,
+        name="ballot_question_remove",
+    ),
+    path(Y + "ballot/<int:pk>/open/", ballot_views.ballot_open_view, name="ballot_open"),
+    path(Y + "ballot/<int:pk>/cast/", ballot_views.ballot_cast_view, name="ballot_cast"),
+    path(
+        Y + "ballot/<int:pk>/participation/",
+        ballot_views.ballot_participation_view,
+        name="ballot_participation",
+    ),
+    path(Y + "ballot/<int:pk>/close/", ballot_views.ballot_close_view, name="ballot_close"),
+    path(Y + "ballot/<int:pk>/results/", ballot_views.ballot_results_view, name="ballot_results"),
+    path(
+        Y + "ballot/<int:pk>/minutes/docx/",
+        ballot_views.ballot_minutes_download,
+        name="ballot_minutes",
+    ),
+    path(Y + "leadership/", ballot_views.leadership_page, name="leadership"),
+    path(Y + "leadership/decide/", ballot_views.leadership_decide_view, name="leadership_decide"),
     path(Y + "reports/", report_views.reports_page, name="reports"),
     path(Y + "reports/request/", report_views.report_request_view, name="report_request"),
     path(Y + "reports/sections/add/", report_views.narrative_edit, name="narrative_add"),

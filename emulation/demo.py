@@ -168,11 +168,14 @@ def demo_data_load(*, replay: bool = True) -> dict[str, int]:
     _ensure_leadership(year_2023, "Lâm Đồng", LeadershipRole.DEPUTY, basis_2023)
     created_users = _ensure_accounts(settings.DEMO_PASSWORD)
     if replay:
+        from awards.demo import demo_awards_load
+
         from .demo_replay import replay_2022, replay_2023
 
         slugs = [slug for _name, slug in SEED_MEMBERS]
         replay_2022(year_2022, slugs)
         replay_2023(year_2023, year_2022, slugs)
+        demo_awards_load()
     return {
         "cluster_years": ClusterYear.objects.filter(cluster=cluster).count(),
         "users_created": created_users,

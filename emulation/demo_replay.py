@@ -3,7 +3,11 @@
 2022: the coordinator (Đắk Lắk) sets the calendar, imports the example
 criteria table, writes the pledge; every member enters its targets and
 signs; the year runs; every member enters results with evidence and submits;
-the year moves to verification. 2023: the table is copied from 2022, the
+each member verifies three others (peer scoring) and the ranking is frozen;
+at the review the members vote by secret ballot — Bình Định and Đắk Nông for
+the Government flag, Quảng Ngãi and Đắk Lắk for the Prime Minister's
+certificate — and propose Bình Định leader and Lâm Đồng deputy for 2023,
+which the Central Council decides; the year closes. 2023: the table is copied from 2022, the
 pledge is signed at the 30/03/2023 conference, and the year is in results
 entry with a few members part way through, open for people to try.
 
@@ -29,14 +33,17 @@ from clusters.models import (
     Criterion,
     CriterionKind,
     Direction,
+    Honour,
     PeerAssignment,
     Phase,
     Result,
     Target,
     VerificationMode,
 )
+from clusters.services.ballot import ballot_cast, ballot_close, ballot_create, ballot_open
 from clusters.services.criteria import criteria_table_copy, criteria_table_import_csv
 from clusters.services.evidence import evidence_add
+from clusters.services.leadership import leadership_decide, leadership_propose
 from clusters.services.phase import calendar_set, cluster_year_move_phase
 from clusters.services.pledge import pledge_save, pledge_sign, target_set
 from clusters.services.results import result_ensure, result_save, result_submit, score_suggest
@@ -232,7 +239,8 @@ def _move(cluster_year: ClusterYear, coordinator: User, *phases: str) -> None:
 
 
 def replay_2022(cluster_year: ClusterYear, slugs: list[str]) -> None:
-    """The 2022 year through to verification (scoring and the vote come next)."""
+    """The 2022 year from its calendar to its close: pledge, results, peer scoring, frozen
+    ranking, the secret ballot and next year's leadership, all through the services."""
     if cluster_year.phase != Phase.SETUP:
         return
     coordinator = _officer("daklak")
@@ -269,6 +277,9 @@ def replay_2022(cluster_year: ClusterYear, slugs: list[str]) -> None:
         result_submit(cluster_year=cluster_year, actor=_officer(slug))
     _move(cluster_year, coordinator, Phase.VERIFICATION)
     _peer_scoring(cluster_year, coordinator)
+    _move(cluster_year, coordinator, Phase.REVIEW)
+    _vote(cluster_year, coordinator)
+    _leadership(cluster_year, coordinator)
     # The dates as they were, now that the entries are in.
     calendar_set(
         cluster_year=cluster_year,
@@ -282,6 +293,7 @@ def replay_2022(cluster_year: ClusterYear, slugs: list[str]) -> None:
             Phase.REVIEW: (d(2023, 3, 30), d(2023, 3, 30)),
         },
     )
+    _move(cluster_year, coordinator, Phase.CLOSED)
 
 
 def _peer_scoring(cluster_year: ClusterYear, coordinator: User) -> None:
@@ -331,6 +343,67 @@ def _peer_scoring(cluster_year: ClusterYear, coordinator: User) -> None:
             assignment=assignment, actor=officers[assignment.scorer_id], entries=entries
         )
     ranking_freeze(cluster_year=cluster_year, actor=coordinator)
+
+
+# The seed's outcome: flags for Bình Định and Đắk Nông, PM certificates for
+# Quảng Ngãi and Đắk Lắk. Each member's paper, by question: who it ticked.
+PAPERS = {
+    Honour.GOVERNMENT_FLAG: {
+        "binhdinh": ["daknong", "daklak"],
+        "daknong": ["binhdinh", "quangngai"],
+        "*": ["binhdinh", "daknong"],
+    },
+    Honour.PM_CERTIFICATE: {
+        "quangngai": ["daklak", "lamdong"],
+        "daklak": ["quangngai", "lamdong"],
+        "gialai": ["quangngai", "lamdong"],
+        "*": ["quangngai", "daklak"],
+    },
+}
+
+
+def _vote(cluster_year: ClusterYear, coordinator: User) -> None:
+    """The secret ballot of the 30/03/2023 conference, cast by each member's officer."""
+    ballot = ballot_create(
+        cluster_year=cluster_year,
+        actor=coordinator,
+        meeting_place="Buôn Ma Thuột",
+        meeting_date=dt.date(2023, 3, 30),
+    )
+    ballot_open(ballot=ballot, actor=coordinator)
+    officers = {
+        u.username.removeprefix("canbo."): u
+        for u in User.objects.officers().filter(username__startswith="canbo.")
+    }
+    province_slug = {u.province_id: slug for slug, u in officers.items()}
+    questions = list(ballot.questions.prefetch_related("candidates"))
+    for slug, officer in officers.items():
+        choices = {}
+        for question in questions:
+            picks = PAPERS[question.honour].get(slug, PAPERS[question.honour]["*"])
+            choices[question.pk] = [
+                c.pk for c in question.candidates.all() if province_slug.get(c.province_id) in picks
+            ]
+        ballot_cast(ballot=ballot, actor=officer, choices=choices)
+    ballot_close(ballot=ballot, actor=coordinator)
+
+
+def _leadership(cluster_year: ClusterYear, coordinator: User) -> None:
+    """Bình Định leader and Lâm Đồng deputy for 2023, proposed and decided by the Council."""
+    members = {
+        m.province.name: m.province for m in cluster_year.memberships.select_related("province")
+    }
+    proposal = leadership_propose(
+        cluster_year=cluster_year,
+        actor=coordinator,
+        leader=members["Bình Định"],
+        deputy=members["Lâm Đồng"],
+    )
+    leadership_decide(
+        proposal=proposal,
+        actor=User.objects.get(username="bantdkt"),
+        decision_reference="Hội đồng TĐKT Trung ương thống nhất theo đề nghị của Cụm (minh họa)",
+    )
 
 
 # Members part way through their 2023 results, and how far.

@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clusters.tasks.report_jobs_sweep_task",
         "schedule": 300.0,
     },
+    "nominations-sync": {
+        "task": "awards.tasks.nominations_sync_task",
+        "schedule": 600.0,
+    },
     "report-jobs-requeue": {
         "task": "clusters.tasks.report_jobs_requeue_task",
         "schedule": 120.0,

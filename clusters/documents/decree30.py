@@ -35,15 +35,25 @@ Usage::
     doc.signature(Signer(title="TM. Cụm thi đua", position="Cụm trưởng", name="…"),
                   recipients=["Ban Thi đua - Khen thưởng Trung ương", "Lưu: VT"])
     data = doc.to_bytes()
+
+The same document as a PDF: every content method also records a ``Block``
+(the content model), and ``to_pdf_bytes()`` renders those blocks as HTML
+with WeasyPrint (``clusters.documents.pdf``), so the print copy says exactly
+what the editable DOCX says. Content added through ``document`` (raw
+python-docx) is not recorded and appears only in the DOCX. A ``watermark``
+("DỰ THẢO") is drawn diagonally on every page of both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 from docx import Document
@@ -51,7 +61,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
 
@@ -85,6 +95,44 @@ HEADER_RIGHT = Length(TEXT_WIDTH - HEADER_LEFT)
 # the one under the issuing body is a third to a half of its line.
 MOTTO_RULE = Mm(59)
 ISSUER_RULE = Mm(28)
+
+# Documents created inside ``capture_documents()`` (None: not capturing).
+_captured: ContextVar[list | None] = ContextVar("decree30_captured", default=None)
+
+
+@contextmanager
+def capture_documents() -> Iterator[list]:
+    """Collects every ``OfficialDocument`` created inside the block, in order.
+
+    Lets the report pipeline render a builder's document a second time (as
+    PDF, from its recorded blocks) when the builder returns only DOCX bytes.
+    """
+    documents: list = []
+    token = _captured.set(documents)
+    try:
+        yield documents
+    finally:
+        _captured.reset(token)
+
+
+# A diagonal watermark in light grey behind the text, as Word's "Watermark"
+# command writes it (a VML WordArt shape); LibreOffice reads it too.
+_WATERMARK_XML = (
+    '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e">'
+    '<v:path textpathok="t" o:connecttype="custom"/>'
+    '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+    '<v:shape id="DraftWatermark" o:spid="_x0000_s{spid}" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;'
+    "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#c8c8c8" stroked="f">'
+    '<v:fill opacity=".5"/>'
+    '<v:textpath style="font-family:&quot;Times New Roman&quot;;font-size:1pt;font-weight:bold" '
+    'string="{text}"/></v:shape></w:pict>'
+)
 
 
 # ---------------------------------------------------------------------------
@@ -170,6 +218,14 @@ class TableRow:
     keep_with_next: bool = False
 
 
+@dataclass(frozen=True)
+class Block:
+    """One recorded piece of content (``kind`` names the method that added it)."""
+
+    kind: str
+    data: dict
+
+
 @dataclass(eq=False)
 class OfficialDocument:
     """A document in the Decree 30 layout, built top to bottom.
@@ -187,13 +243,21 @@ class OfficialDocument:
     date: dt.date | None = None
     line_spacing: float = 1.15
     author: str = ""
+    # Drawn diagonally behind the text of every page ("DỰ THẢO" on a draft).
+    watermark: str = ""
     _doc: Document = field(init=False, repr=False)
+    _blocks: list[Block] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._doc = Document()
         self._set_up_page()
         self._set_up_styles()
         self._set_up_page_numbers()
+        if self.watermark:
+            self._set_up_watermark()
+        captured = _captured.get()
+        if captured is not None:
+            captured.append(self)
         self._write_header()
         self._write_title()
         props = self._doc.core_properties
@@ -208,8 +272,17 @@ class OfficialDocument:
         """The underlying python-docx ``Document``, for what this API does not cover."""
         return self._doc
 
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The content added so far through this API, in reading order (see ``to_html``)."""
+        return tuple(self._blocks)
+
+    def _record(self, kind: str, **data) -> None:
+        self._blocks.append(Block(kind, data))
+
     def heading(self, text: str, *, center: bool = False, italic: bool = False):
         """A bold heading ("I. KẾT QUẢ…", "1. Công tác…") kept with what follows it."""
+        self._record("heading", text=text, center=center, italic=italic)
         para = self._doc.add_paragraph(style=HEADING_STYLE)
         if center:
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -233,6 +306,9 @@ class OfficialDocument:
         ``lead`` is a bold lead-in on the same line ("Điều 1." before the
         article's text).
         """
+        self._record(
+            "paragraph", text=text, lead=lead, bold=bold, italic=italic, indent=indent, align=align
+        )
         para = self._doc.add_paragraph(style=BODY_STYLE)
         if not indent:
             para.paragraph_format.first_line_indent = Mm(0)
@@ -265,6 +341,20 @@ class OfficialDocument:
         widths = list(widths) if widths else [Length(TEXT_WIDTH // columns)] * columns
         if len(widths) != columns:
             raise ValueError("widths must give one width per column")
+        specs = [row if isinstance(row, TableRow) else TableRow(cells=row) for row in rows]
+        for spec in specs:
+            span = max(spec.label_span, 1)
+            if len(spec.cells) != columns - span + 1:
+                raise ValueError(f"a row needs {columns - span + 1} cells, got {len(spec.cells)}")
+        self._record(
+            "table",
+            headers=list(headers),
+            rows=specs,
+            widths_mm=[Length(int(width)).mm for width in widths],
+            numeric_columns=tuple(numeric_columns),
+            center_columns=tuple(center_columns),
+            font_pt=Length(int(font_size)).pt,
+        )
         table = self._doc.add_table(rows=1, cols=columns)
         table.style = self._doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -280,11 +370,8 @@ class OfficialDocument:
             _table_spacing(para)
             _add_run(para, text, bold=True, size=font_size)
 
-        for row in rows:
-            spec = row if isinstance(row, TableRow) else TableRow(cells=row)
+        for spec in specs:
             span = max(spec.label_span, 1)
-            if len(spec.cells) != columns - span + 1:
-                raise ValueError(f"a row needs {columns - span + 1} cells, got {len(spec.cells)}")
             cells = table.add_row().cells
             _keep_row_together(table.rows[-1])
             if span > 1:
@@ -306,6 +393,7 @@ class OfficialDocument:
 
     def signature(self, signer: Signer, *, recipients: Sequence[str] = ()):
         """One signer in the right half; "Nơi nhận:" in the left half when given."""
+        self._record("signature", signer=signer, recipients=list(recipients))
         self._spacer(Pt(12))
         table = self._layout_table([Mm(75), TEXT_WIDTH - Mm(75)])
         left, right = table.rows[0].cells
@@ -327,6 +415,7 @@ class OfficialDocument:
             columns = 2 if len(signers) <= 4 else 3
         if columns not in (2, 3):
             raise ValueError("signatures are laid out in 2 or 3 columns")
+        self._record("signatures", signers=list(signers), columns=columns)
         size = Pt(14) if columns == 2 else Pt(13)
         self._spacer(Pt(12))
         half = Length(TEXT_WIDTH // (2 * columns))
@@ -346,13 +435,78 @@ class OfficialDocument:
 
     def recipients(self, items: Sequence[str]):
         """The "Nơi nhận:" block on its own, at the left margin."""
+        self._record("recipients", items=list(items))
         table = self._layout_table([Mm(80), TEXT_WIDTH - Mm(80)])
         _keep_row_together(table.rows[0])
         _write_recipients(table.rows[0].cells[0], items)
         return table
 
     def page_break(self) -> None:
+        self._record("page_break")
         self._doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def add_watermark(self, text: str) -> None:
+        """Marks a finished document, e.g. "DỰ THẢO" on a draft (both DOCX and PDF)."""
+        if self.watermark:
+            raise ValueError("the document already has a watermark")
+        self.watermark = text
+        self._set_up_watermark()
+
+    def banner(self, text: str):
+        """A boxed, centred, bold notice across the text width ("DỰ THẢO – …" on a draft)."""
+        self._record("banner", text=text)
+        para = _centred(self._doc.add_paragraph())
+        para.paragraph_format.space_before = Pt(6)
+        para.paragraph_format.space_after = Pt(12)
+        para.paragraph_format.keep_with_next = True
+        for side in ("top", "left", "bottom", "right"):
+            _border(para, side, size_eighths=12)
+        _add_run(para, text, bold=True, size=Pt(13))
+        return para
+
+    def bar_chart(
+        self,
+        items: Sequence[tuple[str, Decimal]],
+        *,
+        headers: Sequence[str] = ("TT", "Tỉnh, thành phố", "Tổng điểm", "Biểu đồ"),
+        start: Decimal = Decimal(0),
+        caption: str = "",
+        bar_chars: int = 28,
+    ):
+        """A horizontal bar chart of ``(label, value)`` pairs, largest first as given.
+
+        The DOCX gets a table whose last column draws each bar as a run of
+        "█" (python-docx cannot draw charts, and nothing here renders images);
+        the PDF draws a real SVG chart from the same values. Bars are measured
+        from ``start`` (say so in ``caption`` when it is not zero).
+        """
+        values = [Decimal(value) for _label, value in items]
+        self._record(
+            "bar_chart",
+            items=[(label, value) for (label, _v), value in zip(items, values, strict=True)],
+            headers=list(headers),
+            start=Decimal(start),
+            caption=caption,
+        )
+        top = max(values, default=Decimal(0))
+        span = top - Decimal(start)
+        rows = []
+        for index, ((label, _value), value) in enumerate(zip(items, values, strict=True), 1):
+            length = int(bar_chars * (value - start) / span + Decimal("0.5")) if span > 0 else 0
+            rows.append([str(index), label, vn_number(value, 2), "█" * max(length, 0)])
+        table = self.table(
+            headers,
+            rows,
+            widths=[Mm(15), Mm(38), Mm(26), TEXT_WIDTH - Mm(79)],
+            numeric_columns=(2,),
+            center_columns=(0,),
+            font_size=Pt(12),
+        )
+        # The table recorded above is this chart's DOCX form: the PDF draws the chart instead.
+        self._blocks.pop()
+        if caption:
+            self.paragraph(caption, italic=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        return table
 
     def save(self, target) -> None:
         """Write the document to a path or a binary file object."""
@@ -362,6 +516,18 @@ class OfficialDocument:
         buffer = io.BytesIO()
         self._doc.save(buffer)
         return buffer.getvalue()
+
+    def to_html(self) -> str:
+        """The recorded document as one HTML page (A4, the same layout) for printing."""
+        from .pdf import document_html
+
+        return document_html(self)
+
+    def to_pdf_bytes(self) -> bytes:
+        """The recorded document as a PDF (WeasyPrint; fonts embedded)."""
+        from .pdf import document_pdf
+
+        return document_pdf(self)
 
     # -- set-up ---------------------------------------------------------------
 
@@ -415,6 +581,15 @@ class OfficialDocument:
         para = section.header.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _add_field(para, "PAGE", placeholder="2", size=BODY_SIZE)
+
+    def _set_up_watermark(self) -> None:
+        """The watermark as Word draws one: a VML text shape anchored in every page header."""
+        section = self._doc.sections[0]
+        for spid, header in enumerate((section.header, section.first_page_header), start=1025):
+            para = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            text = xml_escape(self.watermark, {'"': "&quot;"})
+            shape = _WATERMARK_XML.format(text=text, spid=spid)
+            para.add_run()._r.append(parse_xml(shape))
 
     # -- header and title -----------------------------------------------------
 

@@ -34,12 +34,12 @@ from .errors import RuleError
 logger = logging.getLogger(__name__)
 
 # Bump when a builder's output changes, so unchanged inputs still rebuild.
-BUILDERS_VERSION = "1"
+BUILDERS_VERSION = "2"
 
 # Each kind's builder: ``build(job, progress) -> list[BuiltFile]`` (dotted path, imported lazily).
 BUILDERS: dict[str, str] = {
     ReportKind.YEAR_REPORT: "clusters.documents.year_report.build",
-    ReportKind.MINUTES: "clusters.documents.minutes.build",
+    ReportKind.MINUTES: "clusters.documents.minutes_report.build",
     ReportKind.SUBMISSION: "clusters.documents.submission.build",
     ReportKind.WORKBOOK: "clusters.documents.workbook.build",
 }
@@ -87,6 +87,8 @@ def report_inputs_hash(*, cluster_year: ClusterYear, kind: str, draft: bool) -> 
             m=Max("updated_at")
         )["m"],
         cluster_year.leaderships.count(),
+        cluster_year.ballots.count(),
+        getattr(getattr(cluster_year, "leadership_proposal", None), "decided_at", None),
     ]
     ranking = getattr(cluster_year, "ranking", None)
     parts += [str(s) for s in sources]
@@ -215,6 +217,14 @@ def report_build(job_id: int) -> str:
         )
         return JobStatus.FAILED
     return JobStatus.SUCCEEDED
+
+
+def _error_text(exc: Exception) -> str:
+    """A readable reason: a rule's own messages, else the exception's type and text."""
+    messages = getattr(exc, "messages", None)
+    if messages:
+        return " ".join(str(m) for m in messages)
+    return f"{type(exc).__name__}: {exc}"
 
 
 @transaction.atomic

@@ -125,12 +125,13 @@ def report_file_download(request, pk: int):
     report_file = ReportFile.objects.select_related("job").filter(pk=pk).first()
     if report_file is None:
         raise Http404
-    access.report_job_for_user(request.user, report_file.job_id)
+    job = access.report_job_for_user(request.user, report_file.job_id)
     response = FileResponse(
         report_file.file.open("rb"),
         content_type=report_file.content_type,
         as_attachment=True,
-        filename=report_file.filename,
+        # The cluster's code keeps the downloads of different clusters apart.
+        filename=f"{job.cluster_year.cluster.code}-{report_file.filename}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

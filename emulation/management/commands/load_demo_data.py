@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from emulation.demo import demo_data_load
 
@@ -11,7 +12,11 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Không nạp dữ liệu mẫu khi DJANGO_ENV=production.")
         try:
-            result = demo_data_load()
+            # The replay's notifications (sent after commit) are not mailed to anyone.
+            with override_settings(
+                MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+            ):
+                result = demo_data_load()
         except Exception as exc:
             raise CommandError(f"Không nạp được dữ liệu mẫu: {exc}") from exc
         self.stdout.write(
