@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Role, User
+from .models import ApiToken, AuditEntry, Role, User
 
 
 @admin.register(User)
@@ -46,6 +46,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "actor__username", "action")
     list_select_related = ("actor", "content_type")
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Khóa API: read-only (no key is ever shown); users create and revoke their own."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user",)
+    exclude = ("key_hash",)
 
     def has_add_permission(self, request):
         return False

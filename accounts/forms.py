@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +22,11 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên khóa"),
+        max_length=100,
+        help_text=_("Để nhận ra khóa sau này, ví dụ: “Báo cáo tự động của Sở Nội vụ”."),
+    )

@@ -153,3 +153,47 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Tokens not revoked (a revoked token never authenticates again)."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token (khóa API) that a user creates, names and revokes.
+
+    The plaintext is shown once, at creation; only its SHA-256 is stored, so a
+    copy of the database does not give anyone a working token. ``prefix`` (the
+    first characters of the plaintext) finds the row without a scan and lets the
+    owner tell tokens apart.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("tên khóa"), max_length=100)
+    # First characters of the plaintext: looked up on every request, hence the index.
+    prefix = models.CharField(_("tiền tố"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("mã băm SHA-256 của khóa"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("provinces/", include("provinces.urls")),
     path("clusters/", include("clusters.urls")),
     path("awards/", include("awards.urls")),
+    path("api/", include("emulation.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
