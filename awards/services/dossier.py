@@ -11,7 +11,6 @@ dossier, and only while it is a draft or returned.
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -22,35 +21,11 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from accounts.audit import audit_record
 from clusters.services.errors import RuleError
-from clusters.services.evidence import ALLOWED_LABEL, sniff_content_type
+from clusters.services.evidence import upload_checked
 
 from ..models import DossierDocument, Nomination, RequiredDocument
 
 OTHER_CODE = "other"
-
-
-def _checked(upload: UploadedFile) -> tuple[str, str]:
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise RuleError(
-            _("Tệp “%(name)s” lớn hơn giới hạn %(mb)s MB.")
-            % {"name": upload.name, "mb": limit // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise RuleError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
-    content_type = sniff_content_type(upload)
-    if content_type is None:
-        raise RuleError(
-            _(
-                "Tệp “%(name)s” không đúng định dạng cho phép (%(allowed)s); định dạng được kiểm tra theo nội dung tệp."
-            )
-            % {"name": upload.name, "allowed": ALLOWED_LABEL}
-        )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return content_type, digest.hexdigest()
 
 
 def require_province_edit(actor, nomination: Nomination) -> None:
@@ -88,7 +63,7 @@ def requirement_codes(nomination: Nomination) -> set[str]:
 
 
 def _store(nomination: Nomination, code: str, upload: UploadedFile, actor) -> DossierDocument:
-    content_type, sha256 = _checked(upload)
+    content_type, sha256 = upload_checked(upload)
     document = DossierDocument(
         nomination=nomination,
         requirement_code=code,

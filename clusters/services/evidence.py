@@ -59,7 +59,8 @@ def sniff_content_type(upload) -> str | None:
     return None
 
 
-def _checked(upload: UploadedFile) -> tuple[str, str]:
+def upload_checked(upload: UploadedFile) -> tuple[str, str]:
+    """Size limit, type from the content, SHA-256: (content type, hex digest) or a RuleError."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise RuleError(
@@ -84,7 +85,7 @@ def _checked(upload: UploadedFile) -> tuple[str, str]:
 
 
 def _store(result: Result, upload: UploadedFile, actor) -> Evidence:
-    content_type, sha256 = _checked(upload)
+    content_type, sha256 = upload_checked(upload)
     evidence = Evidence(
         result=result,
         original_name=upload.name[:255],
@@ -152,4 +153,10 @@ def evidence_remove(*, evidence: Evidence, actor) -> Evidence:
     return old
 
 
-__all__ = ["evidence_add", "evidence_remove", "evidence_replace", "sniff_content_type"]
+__all__ = [
+    "evidence_add",
+    "evidence_remove",
+    "evidence_replace",
+    "sniff_content_type",
+    "upload_checked",
+]
