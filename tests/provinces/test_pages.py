@@ -189,3 +189,13 @@ def test_detail_query_count_is_bounded(
         client.get(reverse("provinces:detail", args=[new.pk]))
     with django_assert_max_num_queries(8):
         client.get(reverse("provinces:detail", args=[gia_lai["old"].pk]))
+
+
+@pytest.mark.django_db
+def test_province_page_links_to_its_honours_history(client, officer_user):
+    from django.urls import reverse
+
+    client.force_login(officer_user)
+    province = officer_user.province
+    html = client.get(reverse("provinces:detail", args=[province.pk])).content.decode()
+    assert reverse("awards:province_history", args=[province.pk]) in html
